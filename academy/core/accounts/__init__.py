@@ -1,0 +1,1 @@
+"""Accounts: sign-up, confirmation, log in and out, password reset, profile."""

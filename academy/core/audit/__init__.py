@@ -1,0 +1,1 @@
+"""Audit log of admin, manager, reviewer and moderator actions."""

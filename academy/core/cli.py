@@ -1,0 +1,189 @@
+"""Core CLI commands: init, demo, serve, users, tokens, outbox.
+
+Each command runs in one transaction: it calls services, then commits once at
+the end; any error rolls back and exits non-zero with one line.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import sqlalchemy as sa
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+
+from academy.cli import CliError
+from academy.core.accounts import services as accounts
+from academy.core.accounts.models import Role, User
+from academy.core.api.tokens import create_token
+from academy.core.errors import DomainError
+from academy.core.keys import ensure_key
+from academy.core.mail.services import deliver_pending
+from academy.core.signals import demo_requested, instance_initialised
+from academy.extensions import db
+
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo academy only
+DEMO_USERS = [
+    ("admin@demo.academy.test", "Ada Admin", Role.ADMIN),
+    ("manager@demo.academy.test", "Manon Manager", Role.MANAGER),
+    ("reviewer@demo.academy.test", "Rui Reviewer", Role.REVIEWER),
+    ("moderator@demo.academy.test", "Mónica Moderator", Role.MODERATOR),
+    ("learner@demo.academy.test", "Lena Learner", Role.LEARNER),
+]
+
+
+def run_init(app: Flask, *, load_courses: bool) -> list[str]:
+    """Schema to head, signing key, built-in data.  Idempotent."""
+    upgrade(directory=app.extensions["migrate"].directory)
+    db.session.remove()
+    key, created = ensure_key(app.instance_path)
+    lines = [f"Database ready: {db.engine.url.render_as_string(hide_password=True)}"]
+    lines.append(f"{'Created' if created else 'Kept'} signing key {key.kid}")
+    for _receiver, result in instance_initialised.send(app, load_courses=load_courses):
+        lines.extend(result or [])
+    db.session.commit()
+    return lines
+
+
+@click.command("init")
+@click.option("--no-courses", is_flag=True, help="Leave the built-in course packages out.")
+@with_appcontext
+def init_command(no_courses: bool) -> None:
+    """Create or upgrade the schema, the signing key and the built-in courses."""
+    for line in run_init(current_app, load_courses=not no_courses):
+        click.echo(line)
+
+
+def _demo_user(email: str, name: str, role: Role) -> User:
+    user = accounts.user_by_email(email)
+    if user is None:
+        user = accounts.create_user(
+            email, name, DEMO_PASSWORD, roles={role, Role.LEARNER}, confirmed=True, locale=None
+        )
+    return user
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Init, then demo users for every role and demo data from the plugins."""
+    for line in run_init(current_app, load_courses=True):
+        click.echo(line)
+    users = {role.value: _demo_user(email, name, role) for email, name, role in DEMO_USERS}
+    db.session.flush()
+    extra: list[str] = []
+    for _receiver, result in demo_requested.send(current_app._get_current_object(), users=users):
+        extra.extend(result or [])
+    db.session.commit()
+    click.echo("")
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for email, _name, role in DEMO_USERS:
+        click.echo(f"  {role.value:<10} {email}")
+    for line in extra:
+        click.echo(line)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--workers",
+    default=0,
+    type=click.IntRange(0, 64),
+    help="Worker processes (default: 2 x cores + 1).",
+)
+@with_appcontext
+def serve_command(host: str, port: int, workers: int) -> None:
+    """Serve the academy with gunicorn (production-grade, several workers)."""
+    from academy.core.serve import serve
+
+    serve(host, port, workers or current_app.config["SERVE_WORKERS"])
+
+
+users_group = click.Group("users", help="Manage user accounts.")
+
+
+@users_group.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's full name.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice([r.value for r in Role]),
+    help="A global role (repeatable).",
+)
+@click.option(
+    "--password-stdin", is_flag=True, required=True, help="Read the password from standard input."
+)
+@with_appcontext
+def users_create(email: str, name: str, roles: tuple[str, ...], password_stdin: bool) -> None:
+    """Create a confirmed account."""
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = accounts.create_user(
+            email, name, password, roles={Role(r) for r in roles}, confirmed=True
+        )
+    except DomainError as exc:
+        raise CliError(exc.message) from None
+    db.session.commit()
+    click.echo(f"Created user {user.id} <{user.email}> with roles {', '.join(sorted(roles))}")
+
+
+tokens_group = click.Group("tokens", help="Manage API tokens.")
+
+
+@tokens_group.command("create")
+@click.argument("email")
+@click.option("--name", default="cli", help="A label to tell the token apart.")
+@with_appcontext
+def tokens_create(email: str, name: str) -> None:
+    """Create an API token and print it alone on the last line."""
+    user = accounts.user_by_email(email)
+    if user is None or not user.is_active:
+        raise CliError(f"no active user with the email {email!r}")
+    _token, secret = create_token(user, name=name)
+    db.session.commit()
+    click.echo(f"API token for {user.email} (shown once):")
+    click.echo(secret)
+
+
+outbox_group = click.Group("outbox", help="Outgoing email.")
+
+
+@outbox_group.command("send")
+@with_appcontext
+def outbox_send() -> None:
+    """Deliver due emails from the outbox (run it from cron every minute)."""
+    sent, failed = deliver_pending(limit=500)
+    click.echo(f"sent {sent}, failed {failed}")
+
+
+@outbox_group.command("status")
+@with_appcontext
+def outbox_status() -> None:
+    """Count messages waiting, sent and given up on."""
+    from academy.core.mail.models import OutboxMessage as M
+
+    def count(*where: sa.ColumnElement[bool]) -> int:
+        return db.session.scalar(sa.select(sa.func.count()).select_from(M).where(*where)) or 0
+
+    click.echo(
+        f"waiting {count(M.sent_at.is_(None), M.failed.is_(False))}, "
+        f"sent {count(M.sent_at.is_not(None))}, failed {count(M.failed.is_(True))}"
+    )
+
+
+def register_cli(app: Flask) -> None:
+    for command in (
+        init_command,
+        demo_command,
+        serve_command,
+        users_group,
+        tokens_group,
+        outbox_group,
+    ):
+        app.cli.add_command(command)

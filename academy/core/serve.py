@@ -1,0 +1,37 @@
+"""Run the application under gunicorn from the ``academy serve`` command."""
+
+from __future__ import annotations
+
+import multiprocessing
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+
+class _Server(BaseApplication):  # type: ignore[misc]
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from academy import create_app
+
+        return create_app()
+
+
+def serve(host: str, port: int, workers: int) -> None:
+    count = workers or multiprocessing.cpu_count() * 2 + 1
+    _Server(
+        {
+            "bind": f"{host}:{port}",
+            "workers": count,
+            "accesslog": "-",
+            "worker_class": "sync",
+            "timeout": 60,
+            "graceful_timeout": 20,
+        }
+    ).run()

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-FIRST_PARTY_PLUGINS: tuple[str, ...] = ()
+FIRST_PARTY_PLUGINS: tuple[str, ...] = ("courses", "packages")
 LANGUAGES: tuple[str, ...] = ("en", "fr", "pt", "es", "mn")
+TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
 
 
 @dataclass
@@ -136,6 +137,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     url = settings["SQLALCHEMY_DATABASE_URI"]
     if url.startswith("postgres://") or url.startswith("postgresql://"):
         settings["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + url.split("://", 1)[1]
+    settings.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     if not settings["ACADEMY_PRODUCTION"]:
         settings["SESSION_COOKIE_SECURE"] = False
         settings["REMEMBER_COOKIE_SECURE"] = False

@@ -5,4 +5,15 @@ from academy.core.api.models import ApiToken
 from academy.core.audit.models import AuditEvent
 from academy.core.mail.models import OutboxMessage
 
+FIRST_PARTY_MODEL_MODULES = ("courses", "packages")
+
+
+def import_all_models() -> None:
+    """Import every first-party model module: one schema whatever plugins are enabled."""
+    import importlib
+
+    for name in FIRST_PARTY_MODEL_MODULES:
+        importlib.import_module(f"academy.plugins.{name}.models")
+
+
 __all__ = ["ApiToken", "AuditEvent", "Organisation", "OutboxMessage", "Role", "User", "UserRole"]

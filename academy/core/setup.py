@@ -28,7 +28,9 @@ def init_core(app: Flask) -> None:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config["SECRET_KEY"] = _secret_key(app)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app)
-    import academy.core.models  # noqa: F401  (register the core tables)
+    from academy.core.models import import_all_models
+
+    import_all_models()
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parents[2] / "migrations"))

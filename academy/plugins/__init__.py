@@ -1,0 +1,1 @@
+"""First-party plugins.  Each subpackage exposes one ``plugin`` object."""

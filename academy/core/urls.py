@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import url_for
+from flask import current_app, url_for
 
 
 def safe_next_url(target: str | None, default_endpoint: str = "main.home") -> str:
@@ -20,3 +21,12 @@ def safe_next_url(target: str | None, default_endpoint: str = "main.home") -> st
         ):
             return target
     return url_for(default_endpoint)
+
+
+def public_url(endpoint: str, **values: Any) -> str:
+    """An absolute link for emails, built on ACADEMY_BASE_URL, never on the request's Host."""
+    base = urlsplit(current_app.config["ACADEMY_BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)

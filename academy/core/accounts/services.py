@@ -1,4 +1,9 @@
-"""Account use cases.  Each function flushes, never commits, and raises DomainError."""
+"""Account use cases.  Each function flushes, never commits, and raises DomainError.
+
+Sign-up, email confirmation, sign-in checks, password reset and change,
+profile edits, "export my data" and "delete my account" live here; the views
+in ``views.py`` only validate forms and call these functions.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,26 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from academy.core.accounts.auth import make_token, read_token
 from academy.core.accounts.models import Organisation, Role, User, UserRole, new_login_id
 from academy.core.audit import services as audit
+from academy.core.db import utcnow
 from academy.core.errors import Conflict, DomainError
+from academy.core.mail.services import queue_template
 from academy.core.signals import user_registered
+from academy.core.urls import public_url
 from academy.extensions import db
+
+#: The name a deleted account keeps (stored as is, shown untranslated).
+#: Hashes compared against when no account matches, so timing does not tell.
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+class EmailNotConfirmed(DomainError):
+    """The password is right but the email address has not been confirmed yet."""
 
 
 def normalise_email(email: str) -> str:
@@ -88,8 +106,6 @@ def create_user(
     set_password(user, password)
     user.role_rows = [UserRole(role=role) for role in dict.fromkeys(roles)]
     if confirmed:
-        from academy.core.db import utcnow
-
         user.email_confirmed_at = utcnow()
     db.session.add(user)
     db.session.flush()
@@ -118,3 +134,197 @@ def set_roles(user: User, roles: Iterable[Role], *, by: User) -> None:
         old=sorted(r.value for r in old),
         new=sorted(r.value for r in wanted),
     )
+
+
+# Sign-up and email confirmation
+
+
+def active_organisations() -> list[Organisation]:
+    """The organisations people may choose, by name."""
+    query = sa.select(Organisation).where(Organisation.active.is_(True))
+    return list(db.session.scalars(query.order_by(Organisation.name, Organisation.id)))
+
+
+def _chosen_organisation(
+    organisation_id: int | None, current: Organisation | None = None
+) -> Organisation | None:
+    """The organisation for ``organisation_id``: active, or the one already held."""
+    if organisation_id is None:
+        return None
+    if current is not None and current.id == organisation_id:
+        return current
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or not organisation.active:
+        raise DomainError(_("Please choose an organisation from the list."), field="organisation")
+    return organisation
+
+
+def _chosen_locale(locale: str | None) -> str | None:
+    if locale and locale not in current_app.config["LANGUAGES"]:
+        raise DomainError(_("Please choose a language from the list."), field="language")
+    return locale or None
+
+
+def register(
+    *,
+    email: str,
+    name: str,
+    password: str,
+    organisation_id: int | None,
+    job_function: str,
+    locale: str | None,
+) -> User:
+    """Self sign-up: an unconfirmed learner, and the email that confirms the address."""
+    user = create_user(
+        email,
+        name,
+        password,
+        organisation=_chosen_organisation(organisation_id),
+        job_function=job_function,
+        locale=_chosen_locale(locale),
+    )
+    send_confirmation(user)
+    return user
+
+
+def send_confirmation(user: User) -> None:
+    """Queue the email with the link that confirms ``user``'s address."""
+    link = public_url("account.confirm", token=make_token(user, "confirm"))
+    subject = _l("Confirm your email address for %(academy)s", academy=_academy())
+    days = max(1, current_app.config["TOKEN_MAX_AGE_CONFIRM"] // 86400)
+    queue_template(user, "confirm-email", subject, link=link, days=days, academy=_academy())
+
+
+def resend_confirmation(email: str) -> None:
+    """Send a new confirmation link if ``email`` belongs to an unconfirmed account.
+
+    Says nothing either way, so the answer does not tell who has an account.
+    """
+    user = user_by_email(email)
+    if user is not None and user.is_active and user.email_confirmed_at is None:
+        send_confirmation(user)
+
+
+def user_for_confirm_token(token: str) -> User:
+    """The active account a confirmation link names, else DomainError."""
+    user = read_token(token, "confirm", current_app.config["TOKEN_MAX_AGE_CONFIRM"])
+    if user is None or not user.is_active:
+        raise DomainError(_("This confirmation link is not valid or has expired."))
+    return user
+
+
+def confirm_email(token: str) -> User:
+    """Mark the address confirmed (a second use changes nothing)."""
+    user = user_for_confirm_token(token)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+        db.session.flush()
+    return user
+
+
+def _academy() -> str:
+    return str(current_app.config["ACADEMY_NAME"])
+
+
+# Signing in
+
+
+def _dummy_hash() -> str:
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(new_login_id(), method=method)
+    return _DUMMY_HASHES[method]
+
+
+def authenticate(email: str, password: str) -> User:
+    """The account ``email`` and ``password`` open, else DomainError.
+
+    Unknown email, wrong password and deactivated account get the same message;
+    only someone who knows the password learns that the address is unconfirmed.
+    """
+    user = user_by_email(email)
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+    if user is None or not password_matches(user, password) or not user.is_active:
+        raise DomainError(_("The email or password is not correct."))
+    if user.email_confirmed_at is None:
+        raise EmailNotConfirmed(
+            _("Please confirm your email address first: open the link we sent you.")
+        )
+    return user
+
+
+def record_login(user: User) -> None:
+    user.last_login_at = utcnow()
+    db.session.flush()
+
+
+def require_current_password(user: User, password: str, *, field: str = "password") -> None:
+    """DomainError on ``field`` unless ``password`` is the user's current one."""
+    if not password_matches(user, password):
+        raise DomainError(_("This is not your current password."), field=field)
+
+
+# Password reset and change
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link if ``email`` belongs to an active account; silent otherwise."""
+    user = user_by_email(email)
+    if user is None or not user.is_active:
+        return
+    link = public_url("account.reset_password", token=make_token(user, "reset"))
+    subject = _l("Choose a new password for %(academy)s", academy=_academy())
+    hours = max(1, current_app.config["TOKEN_MAX_AGE_RESET"] // 3600)
+    queue_template(user, "reset-password", subject, link=link, hours=hours, academy=_academy())
+
+
+def user_for_reset_token(token: str) -> User:
+    """The active account a reset link names, else DomainError."""
+    user = read_token(token, "reset", current_app.config["TOKEN_MAX_AGE_RESET"])
+    if user is None or not user.is_active:
+        raise DomainError(_("This link to choose a new password is not valid or has expired."))
+    return user
+
+
+def reset_password(token: str, password: str) -> User:
+    """Set a new password from a reset link; the link then stops working.
+
+    Opening the link proves the address works, so it also confirms it.
+    """
+    user = user_for_reset_token(token)
+    set_password(user, password)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+    db.session.flush()
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Replace the password; every other session of the user ends."""
+    require_current_password(user, current_password, field="current_password")
+    set_password(user, new_password)
+    db.session.flush()
+
+
+# Profile
+
+
+def update_profile(
+    user: User,
+    *,
+    name: str,
+    organisation_id: int | None,
+    job_function: str,
+    locale: str | None,
+) -> None:
+    """Save what the person may change about themselves."""
+    name = name.strip()
+    if not name:
+        raise DomainError(_("Please enter your name."), field="name")
+    organisation = _chosen_organisation(organisation_id, user.organisation)
+    user.locale = _chosen_locale(locale)
+    user.organisation = organisation
+    user.name = name[:200]
+    user.job_function = job_function.strip()[:200]
+    db.session.flush()

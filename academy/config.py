@@ -69,6 +69,13 @@ class Config:
     API_PAGE_SIZE_MAX: int = 100
     # Serving
     SERVE_WORKERS: int = 0  # 0: 2 x cores + 1
+    # Course packages: the publisher id this instance signs with ("" = "academy-<key id>"),
+    # and the limits a package must keep (files, bytes per file, bytes in all, upload size).
+    ACADEMY_PUBLISHER_ID: str = ""
+    PACKAGE_MAX_FILES: int = 2000
+    PACKAGE_MAX_FILE_BYTES: int = 50 * 1024 * 1024
+    PACKAGE_MAX_TOTAL_BYTES: int = 200 * 1024 * 1024
+    PACKAGE_UPLOAD_MAX_BYTES: int = 64 * 1024 * 1024
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -83,8 +90,10 @@ _ENV_ALIASES = {
 }
 
 
-def _coerce(value: str, default: Any) -> Any:
-    """Turn an environment string into the type of the setting's default."""
+def _coerce(value: str, default: Any, annotation: str = "") -> Any:
+    """Turn an environment string into the setting's type (its default's, else its annotation's)."""
+    if default is None and annotation.startswith("int"):
+        return None if value.strip().lower() in {"", "none"} else int(value)
     if isinstance(default, bool):
         if value.lower() in {"1", "true", "yes", "on"}:
             return True
@@ -105,7 +114,8 @@ def environment_overrides(environ: dict[str, str]) -> dict[str, Any]:
     """Settings found in the environment: aliases above, and ACADEMY_<SETTING>."""
     defaults = Config()
     overrides: dict[str, Any] = {}
-    names = {f.name for f in dataclasses.fields(Config)}
+    annotations = {f.name: str(f.type) for f in dataclasses.fields(Config)}
+    names = set(annotations)
     for key, value in environ.items():
         target = _ENV_ALIASES.get(key)
         if target is None and key.startswith("ACADEMY_") and key[8:] in names:
@@ -115,7 +125,7 @@ def environment_overrides(environ: dict[str, str]) -> dict[str, Any]:
         if target is None:
             continue
         try:
-            overrides[target] = _coerce(value, getattr(defaults, target))
+            overrides[target] = _coerce(value, getattr(defaults, target), annotations[target])
         except ValueError as exc:
             raise ValueError(f"environment variable {key}: {exc}") from None
     return overrides

@@ -17,7 +17,8 @@ from flask_migrate import upgrade
 from academy.cli import CliError
 from academy.core.accounts import services as accounts
 from academy.core.accounts.models import Role, User
-from academy.core.api.tokens import create_token
+from academy.core.api.models import ApiToken
+from academy.core.api.tokens import create_token, revoke_token
 from academy.core.errors import DomainError
 from academy.core.keys import ensure_key
 from academy.core.mail.services import deliver_pending
@@ -26,11 +27,11 @@ from academy.extensions import db
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo academy only
 DEMO_USERS = [
-    ("admin@demo.academy.test", "Ada Admin", Role.ADMIN),
-    ("manager@demo.academy.test", "Manon Manager", Role.MANAGER),
-    ("reviewer@demo.academy.test", "Rui Reviewer", Role.REVIEWER),
-    ("moderator@demo.academy.test", "Mónica Moderator", Role.MODERATOR),
-    ("learner@demo.academy.test", "Lena Learner", Role.LEARNER),
+    ("admin@demo.example.org", "Ada Admin", Role.ADMIN),
+    ("manager@demo.example.org", "Manon Manager", Role.MANAGER),
+    ("reviewer@demo.example.org", "Rui Reviewer", Role.REVIEWER),
+    ("moderator@demo.example.org", "Mónica Moderator", Role.MODERATOR),
+    ("learner@demo.example.org", "Lena Learner", Role.LEARNER),
 ]
 
 
@@ -71,10 +72,14 @@ def demo_command() -> None:
     """Init, then demo users for every role and demo data from the plugins."""
     for line in run_init(current_app, load_courses=True):
         click.echo(line)
-    users = {role.value: _demo_user(email, name, role) for email, name, role in DEMO_USERS}
+    try:
+        users = {role.value: _demo_user(email, name, role) for email, name, role in DEMO_USERS}
+    except DomainError as exc:
+        raise CliError(exc.message) from None
     db.session.flush()
     extra: list[str] = []
-    for _receiver, result in demo_requested.send(current_app._get_current_object(), users=users):
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    for _receiver, result in demo_requested.send(app, users=users):
         extra.extend(result or [])
     db.session.commit()
     click.echo("")
@@ -149,6 +154,38 @@ def tokens_create(email: str, name: str) -> None:
     db.session.commit()
     click.echo(f"API token for {user.email} (shown once):")
     click.echo(secret)
+
+
+def _token_by_reference(reference: str) -> ApiToken:
+    """The token with this id, or the one token whose prefix this is."""
+    if reference.isdigit():
+        token = db.session.get(ApiToken, int(reference))
+        if token is None:
+            raise CliError(f"no API token with the id {reference}")
+        return token
+    if len(reference) < 6:
+        raise CliError("give the token's id or at least its first 6 characters")
+    query = sa.select(ApiToken).where(ApiToken.prefix.startswith(reference[:12], autoescape=True))
+    matches = list(db.session.scalars(query.limit(2)))
+    if not matches:
+        raise CliError(f"no API token starting with {reference!r}")
+    if len(matches) > 1:
+        raise CliError(f"several API tokens start with {reference!r}: give the id instead")
+    return matches[0]
+
+
+@tokens_group.command("revoke")
+@click.argument("reference", metavar="PREFIX_OR_ID")
+@with_appcontext
+def tokens_revoke(reference: str) -> None:
+    """Revoke an API token, named by its id or its first characters."""
+    token = _token_by_reference(reference.strip())
+    if token.revoked_at is not None:
+        click.echo(f"API token {token.id} ({token.prefix}) was already revoked")
+        return
+    revoke_token(token)
+    db.session.commit()
+    click.echo(f"Revoked API token {token.id} ({token.prefix}) of {token.user.email}")
 
 
 outbox_group = click.Group("outbox", help="Outgoing email.")

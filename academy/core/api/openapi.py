@@ -82,8 +82,12 @@ def build_document(app: Flask) -> dict[str, Any]:
         if op is None:
             continue
         path, params = openapi_path(rule.rule[len(API_PREFIX) :])
-        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            paths.setdefault(path, {})[method.lower()] = _operation_doc(op, rule.endpoint, params)
+        methods = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
+        for method in methods:
+            doc = _operation_doc(op, rule.endpoint, params)
+            if len(methods) > 1:  # operation ids must stay unique
+                doc["operationId"] += f"_{method.lower()}"
+            paths.setdefault(path, {})[method.lower()] = doc
             models.update(m for m in (op.request, op.response) if m is not None)
     return {
         "openapi": "3.1.0",

@@ -68,7 +68,7 @@ def app(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator
     instance = tmp_path_factory.mktemp("instance")
     application = create_app(test_settings(instance, database_url))
     with application.app_context():
-        upgrade(directory=application.extensions["migrate"].directory)
+        upgrade(directory=application.extensions["migrate"].directory, revision="heads")
         db.session.remove()
     yield application
     with application.app_context():

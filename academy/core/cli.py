@@ -37,7 +37,7 @@ DEMO_USERS = [
 
 def run_init(app: Flask, *, load_courses: bool) -> list[str]:
     """Schema to head, signing key, built-in data.  Idempotent."""
-    upgrade(directory=app.extensions["migrate"].directory)
+    upgrade(directory=app.extensions["migrate"].directory, revision="heads")
     db.session.remove()
     key, created = ensure_key(app.instance_path)
     lines = [f"Database ready: {db.engine.url.render_as_string(hide_password=True)}"]

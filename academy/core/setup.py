@@ -46,6 +46,7 @@ def init_core(app: Flask) -> None:
     from academy.core.accounts.views import bp as account_bp
     from academy.core.admin.views import bp as admin_bp
     from academy.core.api import init_api
+    from academy.core.api.token_views import bp as token_bp
     from academy.core.cli import register_cli
 
     babel.init_app(app, locale_selector=i18n.select_locale)
@@ -55,6 +56,7 @@ def init_core(app: Flask) -> None:
     web.init_app(app)
     app.register_blueprint(account_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(token_bp)
     init_api(app)
     register_cli(app)
 

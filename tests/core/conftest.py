@@ -1,4 +1,4 @@
-"""Fixtures for the core tests: the token pages, and fresh applications of their own.
+"""Fixtures for the core tests: fresh applications of their own.
 
 ``make_app`` builds an application on its own SQLite file, for tests that need
 routes, plugins or settings the shared session ``app`` must not get.  While it
@@ -30,18 +30,14 @@ def _forget_request_globals(sender: Flask, **_extra: Any) -> None:
 
 @pytest.fixture(scope="session")
 def app(app: Flask) -> Flask:
-    """The shared app, with the token pages until the core registers them itself."""
-    if "tokens" not in app.blueprints:
-        from academy.core.api.token_views import bp as token_bp
-
-        app.register_blueprint(token_bp)
+    """The shared app; each request starts with an empty ``g``."""
     request_started.connect(_forget_request_globals, app)
     return app
 
 
 def migrate_to_head(application: Flask) -> None:
     with application.app_context():
-        upgrade(directory=application.extensions["migrate"].directory)
+        upgrade(directory=application.extensions["migrate"].directory, revision="heads")
         db.session.remove()
 
 

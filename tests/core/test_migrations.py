@@ -52,12 +52,12 @@ def test_upgrade_downgrade_upgrade(make_app: Any) -> None:
     application = make_app(migrate=False)
     directory = application.extensions["migrate"].directory
     with application.app_context():
-        upgrade(directory=directory)
+        upgrade(directory=directory, revision="heads")
     at_head = tables(application)
     assert set(db.metadata.tables) <= at_head
     with application.app_context():
         downgrade(directory=directory, revision="base")
     assert tables(application) <= {"alembic_version"}
     with application.app_context():
-        upgrade(directory=directory)
+        upgrade(directory=directory, revision="heads")
     assert tables(application) == at_head

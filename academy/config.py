@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-FIRST_PARTY_PLUGINS: tuple[str, ...] = ("courses", "packages", "cohorts")
+FIRST_PARTY_PLUGINS: tuple[str, ...] = ("courses", "packages", "cohorts", "learning", "discussions")
 LANGUAGES: tuple[str, ...] = ("en", "fr", "pt", "es", "mn")
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
 

@@ -5,7 +5,7 @@ from academy.core.api.models import ApiToken
 from academy.core.audit.models import AuditEvent
 from academy.core.mail.models import OutboxMessage
 
-FIRST_PARTY_MODEL_MODULES = ("courses", "packages", "cohorts")
+FIRST_PARTY_MODEL_MODULES = ("courses", "packages", "cohorts", "learning", "discussions")
 
 
 def import_all_models() -> None:

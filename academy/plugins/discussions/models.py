@@ -1,0 +1,1 @@
+"""Discussion boards, threads, posts, reports, moderation log, announcements."""

@@ -1,0 +1,1 @@
+"""Learning records: lesson completions, quiz attempts, assignment submissions."""

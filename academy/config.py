@@ -76,6 +76,10 @@ class Config:
     PACKAGE_MAX_FILE_BYTES: int = 50 * 1024 * 1024
     PACKAGE_MAX_TOTAL_BYTES: int = 200 * 1024 * 1024
     PACKAGE_UPLOAD_MAX_BYTES: int = 64 * 1024 * 1024
+    # Learning: the size of a file handed in for an assignment, and when a learner is
+    # "behind" on the moderator's dashboard (no activity for this many days).
+    LEARNING_UPLOAD_MAX_BYTES: int = 10 * 1024 * 1024
+    LEARNING_INACTIVE_DAYS: int = 14
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 TEXT_MAX = 50_000
@@ -27,7 +28,10 @@ class SubmissionForm(FlaskForm):
 class ReviewForm(FlaskForm):
     decision = RadioField(
         _l("Decision"),
-        choices=[("accept", _l("Accept")), ("revise", _l("Ask for a revision"))],
+        choices=[
+            SelectChoice("accept", _l("Accept")),
+            SelectChoice("revise", _l("Ask for a revision")),
+        ],
         validators=[DataRequired()],
     )
     feedback = TextAreaField(

@@ -10,8 +10,8 @@ from academy.extensions import db
 from academy.plugins.cohorts.models import (
     Cohort,
     CohortStatus,
-    EnrolmentMode,
     Enrolment,
+    EnrolmentMode,
     EnrolmentStatus,
 )
 from academy.plugins.courses.models import Course, Item

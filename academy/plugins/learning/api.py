@@ -17,7 +17,7 @@ from academy.plugins.cohorts.permissions import can_moderate
 from academy.plugins.courses.languages import ui_language
 from academy.plugins.courses.models import Item, ItemType
 from academy.plugins.learning import services
-from academy.plugins.learning.dashboard import load_dashboard
+from academy.plugins.learning.dashboard import all_rows, expected_percent
 from academy.plugins.learning.exports import xapi_statements
 from academy.plugins.learning.models import Progress
 from academy.plugins.learning.quiz import live_questions
@@ -189,7 +189,7 @@ def _moderated(cohort_id: int) -> Cohort:
 )
 def cohort_progress(cohort_id: int) -> dict[str, Any]:
     cohort = _moderated(cohort_id)
-    board = load_dashboard(
+    _outline, rows = all_rows(
         cohort,
         ui_language(),
         inactive_days=current_app.config["LEARNING_INACTIVE_DAYS"],
@@ -204,10 +204,10 @@ def cohort_progress(cohort_id: int) -> dict[str, Any]:
             behind=row.behind,
             last_activity_at=row.last_activity.isoformat() if row.last_activity else None,
         )
-        for row in board.rows
+        for row in rows
     ]
     return CohortProgressOut(
-        cohort_id=cohort.id, expected_percent=board.expected_percent, items=items
+        cohort_id=cohort.id, expected_percent=expected_percent(cohort, utcnow().date()), items=items
     ).model_dump()
 
 

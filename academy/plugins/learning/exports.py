@@ -21,7 +21,8 @@ from sqlalchemy.orm import joinedload
 from academy.extensions import db
 from academy.plugins.cohorts.models import Cohort, Enrolment
 from academy.plugins.courses.models import Item
-from academy.plugins.learning.dashboard import Dashboard
+from academy.plugins.courses.outline import Outline
+from academy.plugins.learning.dashboard import LearnerRow
 from academy.plugins.learning.models import Completion, QuizAttempt
 
 ADL = "http://adl.gov/expapi/verbs/"
@@ -34,15 +35,15 @@ XAPI_VERSION = "1.0.3"
 STATEMENT_NAMESPACE = uuid.UUID("6f1c1f0e-8a0a-4f55-9a9b-0c3f0ad7c0de")
 
 
-def progress_csv(dashboard: Dashboard) -> str:
+def progress_csv(outline: Outline, rows: list[LearnerRow]) -> str:
     """One row per learner: name, organisation, status, percent, last activity, per module."""
     out = io.StringIO()
     writer = csv.writer(out)
-    modules = dashboard.outline.modules
+    modules = outline.modules
     writer.writerow(
         ["name", "organisation", "status", "percent", "last_activity", *[m.title for m in modules]]
     )
-    for row in dashboard.rows:
+    for row in rows:
         organisation = row.user.organisation.name if row.user.organisation else ""
         cells = [f"{row.modules[m.module.id][0]}/{row.modules[m.module.id][1]}" for m in modules]
         writer.writerow(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -20,7 +20,7 @@ from academy.plugins.courses.queries import localised_text
 from academy.plugins.learning import services
 from academy.plugins.learning.blueprint import bp, moderated_cohort
 from academy.plugins.learning.charts import histogram_svg
-from academy.plugins.learning.dashboard import load_dashboard, question_texts
+from academy.plugins.learning.dashboard import all_rows, load_dashboard, question_texts
 from academy.plugins.learning.exports import progress_csv, xapi_statements
 from academy.plugins.learning.forms import ActionForm, ReviewForm
 from academy.plugins.learning.models import Submission
@@ -28,22 +28,21 @@ from academy.plugins.learning.models import Submission
 GRID_PAGE = 100
 
 
-def _dashboard(cohort_id: int) -> Any:
-    cohort = moderated_cohort(cohort_id)
-    return load_dashboard(
-        cohort,
-        ui_language(),
-        inactive_days=current_app.config["LEARNING_INACTIVE_DAYS"],
-        today=utcnow().date(),
-    )
+def _settings() -> dict[str, Any]:
+    return {
+        "inactive_days": current_app.config["LEARNING_INACTIVE_DAYS"],
+        "today": utcnow().date(),
+    }
 
 
 @bp.get("/cohorts/<int:cohort_id>/dashboard")
 @require(is_signed_in)
 def dashboard(cohort_id: int) -> str:
-    board = _dashboard(cohort_id)
+    cohort = moderated_cohort(cohort_id)
+    page = request.args.get("page", 1, type=int) or 1
+    board = load_dashboard(cohort, ui_language(), page=page, per_page=GRID_PAGE, **_settings())
     labels = [f"{n * 10}–{n * 10 + 9}" for n in range(10)] + ["100"]
-    chart = histogram_svg(board.histogram(), labels, _("Learners by progress (%%)"))
+    chart = histogram_svg(board.histogram, labels, _("Learners by progress (%%)"))
     return render_template(
         "learning/dashboard.html",
         board=board,
@@ -52,16 +51,16 @@ def dashboard(cohort_id: int) -> str:
         questions=question_texts(board, ui_language()),
         now=utcnow(),
         action_form=ActionForm(),
-        grid_limit=GRID_PAGE,
     )
 
 
 @bp.get("/cohorts/<int:cohort_id>/progress.csv")
 @require(is_signed_in)
 def export_csv(cohort_id: int) -> Response:
-    board = _dashboard(cohort_id)
+    cohort = moderated_cohort(cohort_id)
+    outline, rows = all_rows(cohort, ui_language(), **_settings())
     return Response(
-        progress_csv(board),
+        progress_csv(outline, rows),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="cohort-{cohort_id}-progress.csv"'},
     )

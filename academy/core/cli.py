@@ -7,6 +7,7 @@ the end; any error rolls back and exits non-zero with one line.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
@@ -214,6 +215,44 @@ def outbox_status() -> None:
     )
 
 
+@click.command("backup")
+@click.option("-o", "--output", required=True, help="The backup file (.zip) to write.")
+@with_appcontext
+def backup_command(output: str) -> None:
+    """Write a consistent snapshot of the database and the instance's files."""
+    from academy.core.backup import write_backup
+
+    data = write_backup(current_app._get_current_object())  # type: ignore[attr-defined]
+    target = Path(output)
+    try:
+        tmp = target.with_name(f".tmp-{target.name}")
+        tmp.write_bytes(data)
+        tmp.chmod(0o600)
+        tmp.replace(target)
+    except OSError as exc:
+        raise CliError(f"cannot write {output}: {exc.strerror}") from None
+    click.echo(f"Backup written to {output} ({len(data)} bytes)")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(file: Path) -> None:
+    """Restore a backup into this instance, whose database must be empty."""
+    from academy.core.backup import BackupError, restore_backup
+
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {file}: {exc.strerror}") from None
+    try:
+        restored = restore_backup(current_app._get_current_object(), data)  # type: ignore[attr-defined]
+    except BackupError as exc:
+        raise CliError(str(exc)) from None
+    rows = sum(count for name, count in restored.items() if name != "files")
+    click.echo(f"Restored {rows} rows and {restored['files']} files from {file}")
+
+
 def register_cli(app: Flask) -> None:
     for command in (
         init_command,
@@ -222,5 +261,7 @@ def register_cli(app: Flask) -> None:
         users_group,
         tokens_group,
         outbox_group,
+        backup_command,
+        restore_command,
     ):
         app.cli.add_command(command)

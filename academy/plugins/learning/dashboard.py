@@ -83,13 +83,14 @@ class Scope:
     expected: int | None
 
     def learners(self) -> sa.Select[Any]:
-        return (
+        query: sa.Select[Any] = (
             sa.select(Enrolment, Progress)
             .options(joinedload(Enrolment.user))
             .join(User, Enrolment.user_id == User.id)
             .outerjoin(Progress, Progress.enrolment_id == Enrolment.id)
             .where(Enrolment.cohort_id == self.cohort.id, Enrolment.status.in_(PLACE_HOLDING))
         )
+        return query
 
     def behind_condition(self) -> sa.ColumnElement[bool]:
         percent = sa.func.coalesce(Progress.percent, 0)

@@ -61,8 +61,9 @@ def progress_of(enrolment: Enrolment) -> Progress:
             row = Progress(enrolment_id=enrolment.id)
             db.session.add(row)
     except IntegrityError:
-        row = db.session.get(Progress, enrolment.id, populate_existing=True)
-        assert row is not None
+        existing = db.session.get(Progress, enrolment.id, populate_existing=True)
+        assert existing is not None
+        return existing
     return row
 
 

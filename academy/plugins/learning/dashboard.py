@@ -82,8 +82,8 @@ class Scope:
     cutoff: datetime
     expected: int | None
 
-    def learners(self) -> sa.Select[Any]:
-        query: sa.Select[Any] = (
+    def learners(self) -> sa.Select[Enrolment, Progress]:
+        query = (
             sa.select(Enrolment, Progress)
             .options(joinedload(Enrolment.user))
             .join(User, Enrolment.user_id == User.id)

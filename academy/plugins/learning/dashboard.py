@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -132,7 +131,7 @@ def _module_counts(
 
 
 def _rows(
-    scope: Scope, outline: Outline, query: sa.Select[Any], *, everyone: bool = False
+    scope: Scope, outline: Outline, query: sa.Select[Enrolment, Progress], *, everyone: bool = False
 ) -> list[LearnerRow]:
     """Learner rows (with module counts and reasons) for the enrolments ``query`` selects."""
     required = {e.item.id: e.item.module_id for e in outline.items if e.item.required}
@@ -158,7 +157,7 @@ def _rows(
     return rows
 
 
-def _count(query: sa.Select[Any]) -> int:
+def _count(query: sa.Select[Enrolment, Progress]) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
 
 

@@ -22,7 +22,7 @@ def snapshot(application: Flask) -> dict[str, list[tuple[Any, ...]]]:
             if table.name == VERSION_TABLE:
                 continue
             rows = db.session.execute(sa.select(table)).all()
-            found[table.name] = sorted((tuple(map(repr, row)) for row in rows))
+            found[table.name] = sorted(tuple(map(repr, row)) for row in rows)
         db.session.remove()
     return found
 

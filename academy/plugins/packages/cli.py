@@ -19,6 +19,8 @@ from academy.cli import CliError
 from academy.extensions import db
 from academy.plugins.packages import publishers, services
 from academy.plugins.packages.errors import PackageError
+from academy.plugins.packages.imscc import service as cartridges
+from academy.plugins.packages.imscc.report import cartridge_lines
 from academy.plugins.packages.report import report_lines
 from academy.plugins.packages.signing import instance_signer
 
@@ -106,9 +108,13 @@ def verify_command(file: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @with_appcontext
 def import_command(file: str, dry_run: bool, trust: bool, force: bool, fmt: str) -> None:
-    """Import (install or upgrade) a course package."""
+    """Import (install or upgrade) a course package, or a Common Cartridge (.imscc)."""
+    data = _read(file)
+    if cartridges.is_cartridge(data, file):
+        _import_cartridge(data, dry_run=dry_run, fmt=fmt)
+        return
     try:
-        report = services.import_package(_read(file), dry_run=dry_run, trust=trust, force=force)
+        report = services.import_package(data, dry_run=dry_run, trust=trust, force=force)
     except PackageError as exc:
         raise CliError(_with_hint(exc.message, exc.field)) from None
     if fmt == "json":
@@ -128,12 +134,48 @@ def import_command(file: str, dry_run: bool, trust: bool, force: bool, fmt: str)
         click.echo(f"Imported {report.slug} {report.version}.")
 
 
+def _import_cartridge(data: bytes, *, dry_run: bool, fmt: str) -> None:
+    """Import a Common Cartridge; the report lists what was not imported."""
+    try:
+        report = cartridges.import_cartridge(data, dry_run=dry_run)
+    except PackageError as exc:
+        raise CliError(exc.message) from None
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        for line in cartridge_lines(report):
+            click.echo(line)
+    if dry_run:
+        if fmt == "text":
+            click.echo("Dry run: nothing was changed.")
+        return
+    db.session.commit()
+    if fmt == "text":
+        click.echo(f"Imported {report.slug} {report.version} from a Common Cartridge.")
+
+
 @packages_group.command("export")
 @click.argument("course")
-@click.option("-o", "--output", required=True, help="The package file (.zip) to write.")
+@click.option("-o", "--output", required=True, help="The file to write (.zip or .imscc).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["academy", "imscc"]),
+    default="academy",
+    help="A signed course package, or an IMS Common Cartridge.",
+)
+@click.option(
+    "--cc-version",
+    type=click.Choice(sorted(cartridges.EXPORT_VERSIONS)),
+    default="1.1",
+    help="The Common Cartridge version (with --format imscc).",
+)
 @with_appcontext
-def export_command(course: str, output: str) -> None:
-    """Export a course (by slug or id) as a package signed by this instance."""
+def export_command(course: str, output: str, fmt: str, cc_version: str) -> None:
+    """Export a course (by slug or id) as a package signed by this instance, or a cartridge."""
+    if fmt == "imscc":
+        _export_cartridge(course, output, cc_version)
+        return
     try:
         data = services.export_course(services.course_by_reference(course))
         verified = services.verify_package(data)
@@ -146,6 +188,16 @@ def export_command(course: str, output: str) -> None:
         f"Exported {manifest.slug} {manifest.version} to {output}"
         f"{derived if manifest.provenance else ''}"
     )
+
+
+def _export_cartridge(reference: str, output: str, cc_version: str) -> None:
+    try:
+        course = services.course_by_reference(reference)
+        data = cartridges.export_cartridge(course, cc_version=cc_version)
+    except PackageError as exc:
+        raise CliError(exc.message) from None
+    _write(output, data)
+    click.echo(f"Exported {course.slug} to {output} (Common Cartridge {cc_version})")
 
 
 @publishers_group.command("trust")

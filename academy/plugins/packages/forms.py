@@ -13,9 +13,12 @@ from wtforms import BooleanField
 
 class UploadForm(FlaskForm):
     package = FileField(
-        _l("Course package (.zip)"),
+        _l("Course package (.zip) or Common Cartridge (.imscc)"),
         validators=[FileRequired(_l("Choose a package file."))],
-        description=_l("A package built with academy packages build or exported by an academy."),
+        description=_l(
+            "A package built with academy packages build or exported by an academy, or a "
+            "Common Cartridge 1.0 to 1.3 exported by another learning platform."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

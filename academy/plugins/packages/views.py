@@ -33,6 +33,8 @@ from academy.plugins.courses.models import Course, CourseOrigin, CourseText, Tex
 from academy.plugins.packages import publishers, services
 from academy.plugins.packages.errors import PackageError
 from academy.plugins.packages.forms import ActionForm, ConfirmForm, KeyFileForm, UploadForm
+from academy.plugins.packages.imscc import service as cartridges
+from academy.plugins.packages.imscc.report import CartridgeReport
 from academy.plugins.packages.models import PackageImport, Publisher
 from academy.plugins.packages.permissions import can_manage_packages
 from academy.plugins.packages.report import ImportReport, change_sections
@@ -94,7 +96,10 @@ def upload() -> Any:
         return _render_index(form), 422
     data = form.package.data.read()
     try:
-        services.import_package(data, dry_run=True)
+        if cartridges.is_cartridge(data, form.package.data.filename or ""):
+            cartridges.import_cartridge(data, dry_run=True)
+        else:
+            services.import_package(data, dry_run=True)
     except PackageError as exc:
         return _render_index(form, exc.message), 422
     token = secrets.token_urlsafe(16)
@@ -110,10 +115,30 @@ def _upload(token: str) -> bytes:
         return handle.read()
 
 
+def _render_cartridge_review(token: str, data: bytes, error: str | None = None) -> Any:
+    report: CartridgeReport | None = None
+    try:
+        report = cartridges.import_cartridge(data, dry_run=True)
+    except PackageError as exc:
+        error = error or exc.message
+    return render_template(
+        "packages/cartridge_review.html",
+        token=token,
+        report=report,
+        sections=change_sections(report.changes) if report else [],
+        form=ConfirmForm(),
+        cancel_form=ActionForm(),
+        error=error,
+    )
+
+
 def _render_review(token: str, form: ConfirmForm, error: str | None = None) -> Any:
+    data = _upload(token)
+    if cartridges.is_cartridge(data):
+        return _render_cartridge_review(token, data, error)
     report: ImportReport | None = None
     try:
-        report = services.import_package(_upload(token), dry_run=True)
+        report = services.import_package(data, dry_run=True)
     except PackageError as exc:
         error = error or exc.message
     return render_template(
@@ -141,6 +166,8 @@ def confirm(token: str) -> Any:
     data = _upload(token)
     if not form.validate_on_submit():
         return _render_review(token, form), 422
+    if cartridges.is_cartridge(data):
+        return _confirm_cartridge(token, data, form)
     try:
         report = services.import_package(
             data, by=current_user, trust=form.trust.data, force=form.force.data
@@ -149,6 +176,16 @@ def confirm(token: str) -> Any:
         return _render_review(token, form, exc.message), 422
     storage().delete(f"{UPLOADS}{token}.zip")
     flash(_("Imported %(slug)s %(version)s.", slug=report.slug, version=report.version), "success")
+    return redirect(url_for("packages.course", course_id=report.course_id))
+
+
+def _confirm_cartridge(token: str, data: bytes, form: ConfirmForm) -> Any:
+    try:
+        report = cartridges.import_cartridge(data, by=current_user)
+    except PackageError as exc:
+        return _render_review(token, form, exc.message), 422
+    storage().delete(f"{UPLOADS}{token}.zip")
+    flash(_("Imported %(slug)s from a Common Cartridge.", slug=report.slug), "success")
     return redirect(url_for("packages.course", course_id=report.course_id))
 
 
@@ -175,6 +212,22 @@ def course(course_id: int) -> Any:
         history=services.import_history(row),
         origin_labels=ORIGIN_LABELS,
     )
+
+
+@bp.get("/courses/<int:course_id>/cartridge-<any('1.1', '1.3'):version>.imscc")
+@require(can_manage_packages)
+def export_cartridge(course_id: int, version: str) -> Any:
+    """The course as an IMS Common Cartridge, for Moodle, Canvas and other platforms."""
+    row = db.get_or_404(Course, course_id)
+    try:
+        data = cartridges.export_cartridge(row, cc_version=version)
+    except PackageError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("packages.course", course_id=row.id))
+    response = Response(data, mimetype="application/zip")
+    name = f"{row.slug}-cc{version.replace('.', '')}.imscc"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _render_publishers(form: KeyFileForm, error: str | None = None) -> Any:

@@ -177,3 +177,10 @@ def test_exports(client: FlaskClient) -> None:
     assert verbs == ["attempted", "completed", "completed", "passed"]
     assert all(s["actor"]["account"]["name"] == str(enrolment.user_id) for s in statements)
     assert all(s["version"] == "1.0.3" and "@" not in json.dumps(s["actor"]) for s in statements)
+
+
+def test_my_learning_shows_the_announcements_panel(client: FlaskClient) -> None:
+    enrolment = enrol()
+    login(client, enrolment.user)
+    page = client.get("/learn/")
+    assert "Announcements" in page.text and "unread notification" in page.text

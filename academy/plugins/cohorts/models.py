@@ -26,7 +26,7 @@ from academy.plugins.courses.models import Course
 class _Labelled(enum.StrEnum):
     @property
     def label(self) -> str:
-        return str(LABELS[self])
+        return str(LABELS[(type(self), self.value)])
 
 
 class CohortStatus(_Labelled):
@@ -64,25 +64,30 @@ PLACE_HOLDING = (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED)
 #: Enrolments that still count as "in" the cohort (may come back to active).
 CURRENT = (EnrolmentStatus.APPLIED, EnrolmentStatus.WAITING, *PLACE_HOLDING)
 
-LABELS: dict[enum.Enum, Any] = {
-    CohortStatus.DRAFT: _l("Draft"),
-    CohortStatus.OPEN: _l("Open for enrolment"),
-    CohortStatus.RUNNING: _l("Running"),
-    CohortStatus.FINISHED: _l("Finished"),
-    CohortStatus.ARCHIVED: _l("Archived"),
-    EnrolmentMode.OPEN: _l("Open: join at once"),
-    EnrolmentMode.APPROVAL: _l("Approval: a moderator accepts each request"),
-    EnrolmentMode.SELECTION: _l("Selection: apply, the selection committee decides"),
-    EnrolmentMode.INVITATION: _l("Invitation only"),
-    EnrolmentStatus.APPLIED: _l("Applied"),
-    EnrolmentStatus.WAITING: _l("On the waiting list"),
-    EnrolmentStatus.ACTIVE: _l("Enrolled"),
-    EnrolmentStatus.COMPLETED: _l("Completed"),
-    EnrolmentStatus.WITHDRAWN: _l("Withdrawn"),
-    EnrolmentStatus.DECLINED: _l("Declined"),
-    Decision.SELECTED: _l("Selected"),
-    Decision.RESERVE: _l("Reserve"),
-    Decision.DECLINED_APPLICATION: _l("Not selected"),
+_LABEL_LIST: list[tuple[enum.Enum, Any]] = [
+    (CohortStatus.DRAFT, _l("Draft")),
+    (CohortStatus.OPEN, _l("Open for enrolment")),
+    (CohortStatus.RUNNING, _l("Running")),
+    (CohortStatus.FINISHED, _l("Finished")),
+    (CohortStatus.ARCHIVED, _l("Archived")),
+    (EnrolmentMode.OPEN, _l("Open: join at once")),
+    (EnrolmentMode.APPROVAL, _l("Approval: a moderator accepts each request")),
+    (EnrolmentMode.SELECTION, _l("Selection: apply, the selection committee decides")),
+    (EnrolmentMode.INVITATION, _l("Invitation only")),
+    (EnrolmentStatus.APPLIED, _l("Applied")),
+    (EnrolmentStatus.WAITING, _l("On the waiting list")),
+    (EnrolmentStatus.ACTIVE, _l("Enrolled")),
+    (EnrolmentStatus.COMPLETED, _l("Completed")),
+    (EnrolmentStatus.WITHDRAWN, _l("Withdrawn")),
+    (EnrolmentStatus.DECLINED, _l("Declined")),
+    (Decision.SELECTED, _l("Selected")),
+    (Decision.RESERVE, _l("Reserve")),
+    (Decision.DECLINED_APPLICATION, _l("Not selected")),
+]
+#: (enum class, value) -> label: keyed by class, since CohortStatus.OPEN == EnrolmentMode.OPEN
+#: (both are the string "open") and a plain dict would keep only one of their labels.
+LABELS: dict[tuple[type[enum.Enum], str], Any] = {
+    (type(member), str(member.value)): label for member, label in _LABEL_LIST
 }
 
 

@@ -19,7 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from academy.core.db import utcnow
 from academy.core.signals import course_completed
 from academy.extensions import db
-from academy.plugins.cohorts.models import Cohort, Enrolment, EnrolmentEvent, EnrolmentStatus
+from academy.plugins.cohorts.models import Cohort, Enrolment, EnrolmentStatus
+from academy.plugins.cohorts.services import set_status
 from academy.plugins.courses.models import Item, Module
 from academy.plugins.learning.models import Completion, Progress
 
@@ -110,16 +111,7 @@ def claim_completion(enrolment: Enrolment) -> bool:
         return False
     db.session.expire(progress_of(enrolment), ["completed_at"])
     if enrolment.status == EnrolmentStatus.ACTIVE:
-        enrolment.status = EnrolmentStatus.COMPLETED
-        enrolment.completed_at = now
-        db.session.add(
-            EnrolmentEvent(
-                enrolment=enrolment,
-                old_status=EnrolmentStatus.ACTIVE,
-                new_status=EnrolmentStatus.COMPLETED,
-                reason="course criteria met",
-            )
-        )
+        set_status(enrolment, EnrolmentStatus.COMPLETED, by=None, reason="course criteria met")
     db.session.flush()
     course_completed.send(enrolment)
     return True

@@ -81,9 +81,17 @@ def recompute(enrolment: Enrolment) -> Progress:
     """Count the required items done, update the row, and claim completion if due."""
     cohort = db.session.get(Cohort, enrolment.cohort_id)
     assert cohort is not None
+    row = progress_of(enrolment)
+    # Lock the row before counting: two requests that each complete one of the last items
+    # then count one after the other, and the second sees both (PostgreSQL; SQLite
+    # already runs writing transactions one at a time).
+    db.session.execute(
+        sa.select(Progress.enrolment_id)
+        .where(Progress.enrolment_id == enrolment.id)
+        .with_for_update()
+    )
     required = required_item_ids(cohort.course_id)
     done = done_counts([enrolment.id], required).get(enrolment.id, 0)
-    row = progress_of(enrolment)
     row.required_done, row.required_total = done, len(required)
     row.percent = percent(done, len(required))
     db.session.flush()

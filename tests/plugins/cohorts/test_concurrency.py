@@ -10,31 +10,23 @@ deleted afterwards, since the shared per-test rollback cannot undo other session
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask_migrate import upgrade
 
-from academy import create_app
 from academy.core.accounts.models import User
 from academy.core.api.tokens import create_token
-from academy.core.audit.models import AuditEvent
 from academy.core.mail.models import OutboxMessage
 from academy.extensions import db
-from academy.plugins.cohorts.models import Cohort, Enrolment, EnrolmentStatus
-from academy.plugins.courses.models import Course
-from tests.conftest import test_settings as settings_for
+from academy.plugins.cohorts.models import Enrolment, EnrolmentStatus
+from tests.concurrency import all_at_once, own_app, post
 from tests.factories import make_user
-from tests.plugins.cohorts.support import bearer, make_cohort
+from tests.plugins.cohorts.support import make_cohort
 from tests.plugins.courses.factories import make_course
 
+__all__ = ["own_app"]  # the fixture
 PEOPLE = 40
 CAPACITY = 10
 
@@ -44,45 +36,6 @@ class Setup:
     cohort_id: int
     user_ids: list[int]
     secrets: list[str]
-
-
-@pytest.fixture
-def own_app(
-    app: Flask, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Flask]:
-    """An app whose sessions really commit: its own SQLite file, or the PostgreSQL test
-    database (already at head) with everything the test made deleted at the end."""
-    monkeypatch.setattr(db, "session", db._make_scoped_session({}))
-    sqlite = database_url.startswith("sqlite")
-    url = f"sqlite:///{tmp_path / 'concurrent.sqlite'}" if sqlite else database_url
-    application = create_app(settings_for(tmp_path / "instance", url))
-    if sqlite:
-        with application.app_context():
-            upgrade(directory=application.extensions["migrate"].directory, revision="heads")
-            db.session.remove()
-    made: dict[str, list[int]] = {"courses": [], "users": []}
-    application.extensions["concurrency_test_rows"] = made
-    yield application
-    with application.app_context():
-        _delete_rows(made)  # needed on PostgreSQL; on SQLite it proves the clean-up works
-        if sqlite:
-            assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
-        db.session.remove()
-        db.engine.dispose()
-
-
-def _delete_rows(made: dict[str, list[int]]) -> None:
-    emails = db.session.scalars(sa.select(User.email).where(User.id.in_(made["users"])))
-    db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.recipient.in_(list(emails))))
-    cohorts = db.session.scalars(sa.select(Cohort.id).where(Cohort.course_id.in_(made["courses"])))
-    about_them = sa.and_(
-        AuditEvent.target_type == "cohort", AuditEvent.target_id.in_([str(i) for i in cohorts])
-    )
-    db.session.execute(sa.delete(AuditEvent).where(about_them))
-    db.session.execute(sa.delete(Cohort).where(Cohort.course_id.in_(made["courses"])))
-    db.session.execute(sa.delete(Course).where(Course.id.in_(made["courses"])))
-    db.session.execute(sa.delete(User).where(User.id.in_(made["users"])))
-    db.session.commit()
 
 
 def _prepare(application: Flask) -> Setup:
@@ -99,34 +52,6 @@ def _prepare(application: Flask) -> Setup:
         setup = Setup(cohort.id, [user.id for user in users], secrets)
         db.session.remove()
     return setup
-
-
-def _all_at_once(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run every call in its own thread, released together; their results in order."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int) -> None:
-        barrier.wait()
-        try:
-            results[index] = calls[index]()
-        except Exception as exc:
-            results[index] = exc
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
-
-
-def _post(application: Flask, path: str, secret: str) -> Callable[[], tuple[int, Any]]:
-    def call() -> tuple[int, Any]:
-        response = application.test_client().post(path, headers=bearer(secret), json={})
-        return response.status_code, response.get_json()
-
-    return call
 
 
 def _statuses(application: Flask, cohort_id: int) -> Counter[EnrolmentStatus]:
@@ -152,7 +77,7 @@ def _waiting_order(application: Flask, cohort_id: int) -> list[int]:
 def test_forty_concurrent_enrolments_in_a_cohort_of_ten(own_app: Flask) -> None:
     setup = _prepare(own_app)
     path = f"/api/v1/cohorts/{setup.cohort_id}/enrolments"
-    results = _all_at_once([_post(own_app, path, secret) for secret in setup.secrets])
+    results = all_at_once([post(own_app, path, secret) for secret in setup.secrets])
     assert all(isinstance(r, tuple) and r[0] == 201 for r in results), results
     answered = Counter(body["status"] for _code, body in results)
     assert answered == {"active": CAPACITY, "waiting": PEOPLE - CAPACITY}
@@ -165,10 +90,10 @@ def test_forty_concurrent_enrolments_in_a_cohort_of_ten(own_app: Flask) -> None:
     first_in_line = _waiting_order(own_app, setup.cohort_id)[:CAPACITY]
     holders = [i for i, (_code, body) in enumerate(results) if body["status"] == "active"]
     withdrawals = [
-        _post(own_app, f"/api/v1/enrolments/{results[i][1]['id']}/withdraw", setup.secrets[i])
+        post(own_app, f"/api/v1/enrolments/{results[i][1]['id']}/withdraw", setup.secrets[i])
         for i in holders
     ]
-    outcomes = _all_at_once(withdrawals)
+    outcomes = all_at_once(withdrawals)
     assert all(isinstance(r, tuple) and r[0] == 200 for r in outcomes), outcomes
     assert _statuses(own_app, setup.cohort_id) == {
         EnrolmentStatus.ACTIVE: CAPACITY,
@@ -197,7 +122,7 @@ def test_forty_concurrent_enrolments_in_a_cohort_of_ten(own_app: Flask) -> None:
 def test_a_double_submit_enrols_once(own_app: Flask) -> None:
     setup = _prepare(own_app)
     path = f"/api/v1/cohorts/{setup.cohort_id}/enrolments"
-    results = _all_at_once([_post(own_app, path, setup.secrets[0]) for _ in range(8)])
+    results = all_at_once([post(own_app, path, setup.secrets[0]) for _ in range(8)])
     codes = Counter(r[0] for r in results if isinstance(r, tuple))
     assert codes == {201: 1, 409: 7}, results
     assert _statuses(own_app, setup.cohort_id) == {EnrolmentStatus.ACTIVE: 1}

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-FIRST_PARTY_PLUGINS: tuple[str, ...] = ("courses", "packages", "cohorts", "learning", "discussions")
+FIRST_PARTY_PLUGINS: tuple[str, ...] = (
+    "courses",
+    "packages",
+    "cohorts",
+    "learning",
+    "discussions",
+    "certificates",
+)
 LANGUAGES: tuple[str, ...] = ("en", "fr", "pt", "es", "mn")
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
 

@@ -5,7 +5,14 @@ from academy.core.api.models import ApiToken
 from academy.core.audit.models import AuditEvent
 from academy.core.mail.models import OutboxMessage
 
-FIRST_PARTY_MODEL_MODULES = ("courses", "packages", "cohorts", "learning", "discussions")
+FIRST_PARTY_MODEL_MODULES = (
+    "courses",
+    "packages",
+    "cohorts",
+    "learning",
+    "discussions",
+    "certificates",
+)
 
 
 def import_all_models() -> None:

@@ -129,7 +129,7 @@ def test_fallback_notice_names_languages_in_the_interface_language(
 def test_stale_translation_is_shown_with_a_notice(client: FlaskClient, course: Course) -> None:
     page = text(client.get("/courses/peer/lessons/second", headers=FR))
     assert "Ancien texte." in page
-    assert "earlier version of the original text" in page
+    assert "version antérieure du texte original" in page  # the notice, in French
 
 
 def test_lesson_links_to_previous_and_next_and_shows_the_outline(

@@ -25,6 +25,7 @@ from academy.core.accounts import services as accounts
 from academy.core.accounts.models import Organisation, User
 from academy.core.audit import services as audit
 from academy.core.errors import DomainError
+from academy.core.faults import crash_point
 from academy.core.urls import public_url
 from academy.extensions import db
 from academy.plugins.cohorts import mail
@@ -200,6 +201,7 @@ def bulk_enrol(cohort: Cohort, rows: list[CsvRow], *, by: User) -> list[RowResul
         try:
             with db.session.begin_nested():
                 results.append(_enrol_row(cohort, row, by))
+            crash_point("cohorts.bulk_row")  # some rows done: a crash must leave none
         except DomainError as error:
             results.append(RowResult(row.line, row.email, Outcome.ERROR, message=error.message))
     changed = [r for r in results if r.outcome in (Outcome.ENROLLED, Outcome.WAITING)]

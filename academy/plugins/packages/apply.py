@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from academy.core.db import utcnow
+from academy.core.faults import crash_point
 from academy.core.storage import storage
 from academy.extensions import db
 from academy.plugins.courses.models import (
@@ -57,6 +58,7 @@ def apply_package(
     now = utcnow()
     modules = _apply_modules(package, installed, now)
     items = _apply_items(package, installed, modules, now)
+    crash_point("packages.apply")  # half applied: a crash here must leave nothing
     _apply_questions(package, installed, items, now)
     _apply_texts(package, installed)
     _apply_assets(package, installed)

@@ -23,15 +23,17 @@ class _Server(BaseApplication):
         return create_app()
 
 
+def options(host: str, port: int, workers: int) -> dict[str, Any]:
+    """The gunicorn settings of ``academy serve`` (the benchmarks serve hello-world alike)."""
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers or multiprocessing.cpu_count() * 2 + 1,
+        "accesslog": "-",
+        "worker_class": "sync",
+        "timeout": 60,
+        "graceful_timeout": 20,
+    }
+
+
 def serve(host: str, port: int, workers: int) -> None:
-    count = workers or multiprocessing.cpu_count() * 2 + 1
-    _Server(
-        {
-            "bind": f"{host}:{port}",
-            "workers": count,
-            "accesslog": "-",
-            "worker_class": "sync",
-            "timeout": 60,
-            "graceful_timeout": 20,
-        }
-    ).run()
+    _Server(options(host, port, workers)).run()

@@ -85,7 +85,7 @@ def test_good_rows_are_enrolled_and_bad_rows_reported(cohort: Cohort, moderator:
     assert set(mails) == {"existing@example.org", "new.person@example.org", "late@example.org"}
     assert "/account/password-reset" in mails["new.person@example.org"].body
     assert "/account/password-reset" not in mails["existing@example.org"].body
-    assert "waiting list" in mails["late@example.org"].body
+    assert "liste d'attente" in mails["late@example.org"].body  # in French, as the row asked
 
 
 def test_importing_the_same_file_twice_changes_nothing(cohort: Cohort, moderator: User) -> None:

@@ -48,7 +48,9 @@ def init_core(app: Flask) -> None:
     from academy.core.api import init_api
     from academy.core.api.token_views import bp as token_bp
     from academy.core.cli import register_cli
+    from academy.core.urls import refuse_impossible_ids
 
+    app.url_value_preprocessor(refuse_impossible_ids)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     auth.init_app(app)

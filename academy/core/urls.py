@@ -1,11 +1,28 @@
-"""Safe redirects: only to paths on this site."""
+"""URLs: safe redirects (only to paths on this site), public links, ids and page numbers."""
 
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import abort, current_app, request, url_for
+
+#: The largest id a database row can have (PostgreSQL's ``integer``).
+MAX_ID = 2**31 - 1
+
+
+def refuse_impossible_ids(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """404 for a URL whose ``<int:…>`` part is larger than any row id can be, before the
+    view's query overflows the database driver (which would be a 500)."""
+    if values and any(isinstance(value, int) and value > MAX_ID for value in values.values()):
+        abort(404)
+
+
+def page_arg(name: str = "page", default: int = 1) -> int:
+    """A page number (or page size) from the query string: ``default`` when absent, zero or
+    not a number, at least 1, and at most ``MAX_ID`` so that no OFFSET overflows."""
+    value = request.args.get(name, default, type=int) or default
+    return min(max(value, 1), MAX_ID)
 
 
 def safe_next_url(target: str | None, default_endpoint: str = "main.home") -> str:

@@ -39,6 +39,7 @@ from academy.core.permissions import (
     can_view_audit_log,
     require,
 )
+from academy.core.urls import page_arg
 from academy.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -95,7 +96,7 @@ def _locale() -> str:
 
 
 def _page(query: Select[Any]) -> Pagination:
-    return db.paginate(query, per_page=PER_PAGE, max_per_page=PER_PAGE)
+    return db.paginate(query, page=page_arg(), per_page=PER_PAGE, max_per_page=PER_PAGE)
 
 
 def _link_args() -> dict[str, str]:

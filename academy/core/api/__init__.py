@@ -20,6 +20,7 @@ from academy.core.api.errors import problem
 from academy.core.api.tokens import user_for_token
 from academy.core.errors import DomainError
 from academy.core.permissions import Permission
+from academy.core.urls import page_arg
 from academy.extensions import csrf, db, limiter
 
 M = TypeVar("M", bound=BaseModel)
@@ -69,13 +70,10 @@ def parse_body(model: type[M]) -> M:
 
 def paginate(query: Any, item: Any) -> dict[str, Any]:
     """A page of ``query`` results as {items, page, per_page, total}."""
-    per_page = min(
-        max(request.args.get("per_page", 20, type=int) or 20, 1),
-        current_app.config["API_PAGE_SIZE_MAX"],
-    )
+    per_page = min(page_arg("per_page", 20), current_app.config["API_PAGE_SIZE_MAX"])
     page = db.paginate(
         query,
-        page=max(request.args.get("page", 1, type=int) or 1, 1),
+        page=page_arg(),
         per_page=per_page,
         error_out=False,
         count=True,

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
+from academy.core.urls import MAX_ID
 from academy.plugins.certificates.services import REASON_MAX
 
 
@@ -36,7 +37,7 @@ class RevokeForm(FlaskForm):
 class IssueForm(FlaskForm):
     enrolment_id = IntegerField(
         _l("Enrolment number"),
-        validators=[DataRequired(), NumberRange(min=1)],
+        validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)],
         description=_l("The number of the learner's enrolment in the cohort."),
     )
     reason = TextAreaField(

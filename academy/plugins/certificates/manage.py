@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from academy.core.errors import DomainError
 from academy.core.permissions import require
+from academy.core.urls import MAX_ID, page_arg
 from academy.extensions import db
 from academy.plugins.certificates import services
 from academy.plugins.certificates.blueprint import bp, managed, me
@@ -32,7 +33,9 @@ def manage() -> str:
     text = request.args.get("q", "")[:200]
     status = request.args.get("status", "")
     status = status if status in STATUSES else ""
-    page = db.paginate(search_query(text, status), per_page=PER_PAGE, max_per_page=PER_PAGE)
+    page = db.paginate(
+        search_query(text, status), page=page_arg(), per_page=PER_PAGE, max_per_page=PER_PAGE
+    )
     return render_template(
         "certificates/manage.html",
         page=page,
@@ -73,14 +76,18 @@ def _issue_page(form: IssueForm, enrolment: Enrolment | None, status: int = 200)
     ), status
 
 
+def _enrolment(number: int | None) -> Enrolment | None:
+    """The enrolment with this number, if there is one (no query for impossible numbers)."""
+    return db.session.get(Enrolment, number) if number and 0 < number <= MAX_ID else None
+
+
 @bp.route("/certificates/manage/issue", methods=["GET", "POST"], endpoint="issue")
 @require(can_manage_certificates)
 def issue() -> Any:
     form = IssueForm(data={"enrolment_id": request.args.get("enrolment_id", type=int)})
     if request.method == "GET":
-        enrolment = db.session.get(Enrolment, form.enrolment_id.data or 0)
-        return _issue_page(form, enrolment)
-    enrolment = db.session.get(Enrolment, form.enrolment_id.data or 0)
+        return _issue_page(form, _enrolment(form.enrolment_id.data))
+    enrolment = _enrolment(form.enrolment_id.data)
     if not form.validate_on_submit():
         return _issue_page(form, enrolment, 422)
     try:

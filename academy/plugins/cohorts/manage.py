@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from academy.core.accounts.models import User
 from academy.core.errors import DomainError
 from academy.core.permissions import require
+from academy.core.urls import page_arg
 from academy.extensions import db
 from academy.plugins.cohorts import editing, expertise, queries
 from academy.plugins.cohorts.blueprint import bp, field_error, managed_cohort, me
@@ -38,7 +39,9 @@ PER_PAGE = 50
 @require(can_manage_cohorts)
 def manage() -> ResponseReturnValue:
     """Every cohort, newest first, with its places taken."""
-    page = db.paginate(queries.all_cohorts_query(), per_page=PER_PAGE, max_per_page=PER_PAGE)
+    page = db.paginate(
+        queries.all_cohorts_query(), page=page_arg(), per_page=PER_PAGE, max_per_page=PER_PAGE
+    )
     cohorts = list(page.items)
     return render_template(
         "cohorts/manage.html",

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from academy.core.errors import DomainError
 from academy.core.permissions import is_signed_in, require
+from academy.core.urls import page_arg
 from academy.extensions import db
 from academy.plugins.cohorts import bulk, invitations, queries, services
 from academy.plugins.cohorts.access import has_cohort_duties
@@ -71,7 +72,10 @@ def _status_filter() -> EnrolmentStatus | None:
 def _enrolments_page(cohort: Cohort, error: str | None = None, code: int = 200) -> Any:
     status = _status_filter()
     page = db.paginate(
-        queries.cohort_enrolments_query(cohort, status), per_page=PER_PAGE, max_per_page=PER_PAGE
+        queries.cohort_enrolments_query(cohort, status),
+        page=page_arg(),
+        per_page=PER_PAGE,
+        max_per_page=PER_PAGE,
     )
     return render_template(
         "cohorts/enrolments.html",

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from academy.core.accounts.models import User
 from academy.core.api import ApiProblem, api_blueprint, api_user, parse_body
 from academy.core.api.openapi import operation
+from academy.core.urls import page_arg
 from academy.extensions import db
 from academy.plugins.cohorts.models import Cohort
 from academy.plugins.courses.models import Item, ItemType
@@ -168,9 +169,8 @@ def thread_out(row: ThreadRow, lesson_keys: dict[int, str]) -> ThreadOut:
 
 
 def _page_args() -> tuple[int, int]:
-    per_page = request.args.get("per_page", 20, type=int) or 20
-    per_page = min(max(per_page, 1), current_app.config["API_PAGE_SIZE_MAX"])
-    return max(request.args.get("page", 1, type=int) or 1, 1), per_page
+    per_page = min(page_arg("per_page", 20), current_app.config["API_PAGE_SIZE_MAX"])
+    return page_arg(), per_page
 
 
 def _listing(found: Page, items: list[Any]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from babel import Locale, UnknownLocaleError
 from flask import Blueprint, abort, current_app, flash, g, request
 from flask_login import current_user
 
+from academy.core import urls
 from academy.core.accounts.models import User
 from academy.core.errors import DomainError
 from academy.core.permissions import deny
@@ -122,7 +123,7 @@ def lesson_of(cohort: Cohort, key: str) -> Item | None:
 
 
 def page_arg() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return urls.page_arg()
 
 
 def per_page() -> int:

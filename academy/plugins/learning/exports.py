@@ -41,7 +41,14 @@ def progress_csv(outline: Outline, rows: list[LearnerRow]) -> str:
     writer = csv.writer(out)
     modules = outline.modules
     writer.writerow(
-        ["name", "organisation", "status", "percent", "last_activity", *[m.title for m in modules]]
+        [
+            "name",
+            "organisation",
+            "status",
+            "percent",
+            "last_activity",
+            *[_safe(m.title) for m in modules],
+        ]
     )
     for row in rows:
         organisation = row.user.organisation.name if row.user.organisation else ""

@@ -3,7 +3,9 @@ is what the name says (a file that lies about its type is refused)."""
 
 from __future__ import annotations
 
+import io
 import uuid
+import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -27,6 +29,8 @@ ALLOWED: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
     "odt": ("application/vnd.oasis.opendocument.text", (_ZIP,)),
     "txt": ("text/plain", None),
 }
+#: The part an office document's zip must hold to be one (any zip starts like a .docx).
+OFFICE_PARTS = {"docx": "word/document.xml", "odt": "content.xml"}
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,14 @@ class StoredFile:
 
 def allowed_extensions() -> str:
     return ", ".join(sorted(ALLOWED))
+
+
+def _holds(data: bytes, part: str) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return part in archive.namelist()
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError):
+        return False
 
 
 def _looks_right(data: bytes, magic: tuple[bytes, ...] | None) -> bool:
@@ -73,7 +85,8 @@ def check_file(name: str, data: bytes) -> tuple[str, str]:
     if not data:
         raise DomainError(_("The file is empty."), field="file")
     media_type, magic = ALLOWED[extension]
-    if not _looks_right(data, magic):
+    part = OFFICE_PARTS.get(extension)
+    if not _looks_right(data, magic) or (part is not None and not _holds(data, part)):
         raise DomainError(
             _("The file's content is not a %(type)s file, as its name says.", type=extension),
             field="file",

@@ -4,9 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 5000
+AXE    := .npm/node_modules/axe-core/axe.min.js
 export ACADEMY_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test lint typecheck pytest translations compile-translations bench clean
+.PHONY: run test lint typecheck pytest translations compile-translations bench clean axe-core
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -33,8 +34,20 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy academy
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(AXE)
 	$(BIN)/pytest
+
+## make axe-core: fetch axe-core for the browser journeys' accessibility checks (needs npm;
+## without it the journeys skip and say why)
+axe-core: $(AXE)
+
+$(AXE):
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --no-save --no-audit --no-fund --prefix .npm axe-core@4 \
+		|| echo "Could not fetch axe-core: the browser journeys will be skipped."; \
+	else \
+		echo "npm not found: the browser journeys will be skipped (no axe-core)."; \
+	fi
 
 ## make translations: extract new strings, update every catalogue, compile
 translations: $(STAMP)
@@ -46,4 +59,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .npm test-artifacts

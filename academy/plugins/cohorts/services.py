@@ -46,6 +46,7 @@ INVITED = "Joined with an invitation"
 ADDED = "Enrolled by a moderator"
 SELECTED = "Selected by the selection committee"
 ACCOUNT_DELETED = "The account was deleted"
+COMPLETED = "Met every completion requirement of the course"
 SYSTEM_REASONS = {
     PROMOTED: _l("Promoted from the waiting list: a place became free"),
     APPROVED: _l("Accepted by a moderator"),
@@ -53,6 +54,7 @@ SYSTEM_REASONS = {
     ADDED: _l("Enrolled by a moderator"),
     SELECTED: _l("Selected by the selection committee"),
     ACCOUNT_DELETED: _l("The account was deleted"),
+    COMPLETED: _l("Met every completion requirement of the course"),
 }
 #: Cohorts people can find and join by themselves (when their mode allows it).
 TAKING_ENROLMENTS = (CohortStatus.OPEN, CohortStatus.RUNNING)

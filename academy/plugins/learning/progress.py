@@ -20,7 +20,7 @@ from academy.core.db import utcnow
 from academy.core.signals import course_completed
 from academy.extensions import db
 from academy.plugins.cohorts.models import Cohort, Enrolment, EnrolmentStatus
-from academy.plugins.cohorts.services import set_status
+from academy.plugins.cohorts.services import COMPLETED, set_status
 from academy.plugins.courses.models import Item, Module
 from academy.plugins.learning.models import Completion, Progress
 
@@ -119,7 +119,7 @@ def claim_completion(enrolment: Enrolment) -> bool:
         return False
     db.session.expire(progress_of(enrolment), ["completed_at"])
     if enrolment.status == EnrolmentStatus.ACTIVE:
-        set_status(enrolment, EnrolmentStatus.COMPLETED, by=None, reason="course criteria met")
+        set_status(enrolment, EnrolmentStatus.COMPLETED, by=None, reason=COMPLETED)
     db.session.flush()
     course_completed.send(enrolment)
     return True
